@@ -9,7 +9,6 @@ import { runRole, stopOnSignals, type Role } from './runtime.js';
 import { openStore } from './adapters.js';
 import { isDoraError } from '../ports/errors.js';
 import { resolveEmbeddedSecrets } from './secrets.js';
-import { runDemo } from '../demo/run-demo.js';
 
 const COMMON_ENV = `Configuration (environment variables):
   DORA_EVENT_LOG   embedded | kafka            (default embedded)
@@ -125,7 +124,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
       }
       return 0;
     }
-    // demo
+    // demo: loaded only when asked for, so the server roles never load the simulator.
+    const { runDemo } = await import('../demo/run-demo.js');
     const secret = config.GITHUB_WEBHOOK_SECRET ?? (await resolveEmbeddedSecrets(config)).secrets.GITHUB_WEBHOOK_SECRET;
     const summary = await runDemo({
       url: values.url ?? `http://localhost:${config.PORT}`,
@@ -133,7 +133,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
       days: positiveInt(values.days, 120),
       services: positiveInt(values.services, 8),
       seed: positiveInt(values.seed, 42),
-      log: (line) => process.stdout.write(line + '\n'),
+      log: (line: string) => process.stdout.write(line + '\n'),
     });
     process.stdout.write(`${summary}\n`);
     return 0;

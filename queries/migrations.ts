@@ -4,7 +4,9 @@
  *
  * Key columns identify a fact; writing the same fact again is harmless in both stores (DuckDB:
  * primary key + INSERT OR IGNORE; ClickHouse: ReplacingMergeTree on the same ORDER BY, and every
- * query reads through GROUP BY on the key, so it is exact before merges happen).
+ * query reads through GROUP BY on the key, so it is exact before merges happen). Derived
+ * candidates keep their time or priority in the key: a deployment whose earliest success arrives
+ * late is written again with an earlier time, and both stores keep both so queries take the minimum.
  */
 export interface Migration {
   version: number;
@@ -33,10 +35,10 @@ export const MIGRATIONS: Migration[] = [
       `CREATE TABLE deliveries (
         service VARCHAR NOT NULL, environment VARCHAR NOT NULL, sha VARCHAR NOT NULL, deployment_id VARCHAR NOT NULL,
         repo VARCHAR NOT NULL, deployed_at BIGINT NOT NULL, committed_at BIGINT NOT NULL,
-        PRIMARY KEY (service, environment, sha, deployment_id))`,
+        PRIMARY KEY (service, environment, sha, deployment_id, deployed_at))`,
       `CREATE TABLE attributions (
         incident_id VARCHAR NOT NULL, deployment_id VARCHAR NOT NULL, repo VARCHAR NOT NULL, priority BIGINT NOT NULL,
-        PRIMARY KEY (incident_id, deployment_id))`,
+        PRIMARY KEY (incident_id, deployment_id, priority))`,
       `CREATE TABLE services (
         service VARCHAR NOT NULL PRIMARY KEY, team VARCHAR NOT NULL, golden_path VARCHAR NOT NULL)`,
     ],
@@ -55,10 +57,10 @@ export const MIGRATIONS: Migration[] = [
       `CREATE TABLE IF NOT EXISTS deliveries (
         service String, environment String, sha String, deployment_id String, repo String,
         deployed_at Int64, committed_at Int64
-      ) ENGINE = ReplacingMergeTree ORDER BY (repo, service, environment, sha, deployment_id)`,
+      ) ENGINE = ReplacingMergeTree ORDER BY (repo, service, environment, sha, deployment_id, deployed_at)`,
       `CREATE TABLE IF NOT EXISTS attributions (
         incident_id String, deployment_id String, repo String, priority Int64
-      ) ENGINE = ReplacingMergeTree ORDER BY (repo, incident_id, deployment_id)`,
+      ) ENGINE = ReplacingMergeTree ORDER BY (repo, incident_id, deployment_id, priority)`,
       `CREATE TABLE IF NOT EXISTS services (
         service String, team String, golden_path String
       ) ENGINE = ReplacingMergeTree ORDER BY service`,

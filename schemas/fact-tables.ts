@@ -51,14 +51,14 @@ export const FACT_TABLES: FactTable[] = [
   table(
     'deliveries',
     ['service', 'environment', 'sha', 'deployment_id', 'repo', 'deployed_at', 'committed_at'],
-    ['service', 'environment', 'sha', 'deployment_id'],
+    ['service', 'environment', 'sha', 'deployment_id', 'deployed_at'],
     (b) => b.deliveries,
     (r) => [r.service, r.environment, r.sha, r.deploymentId, r.repo, r.deployedAt, r.committedAt],
   ),
   table(
     'attributions',
     ['incident_id', 'deployment_id', 'repo', 'priority'],
-    ['incident_id', 'deployment_id'],
+    ['incident_id', 'deployment_id', 'priority'],
     (b) => b.attributions,
     (r) => [r.incidentId, r.deploymentId, r.repo, r.priority],
   ),
