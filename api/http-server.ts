@@ -15,7 +15,7 @@ export interface HttpServerParts {
   logger: Logger;
   readiness: ReadinessCheck[];
   isShuttingDown: () => boolean;
-  ingest?: { log: EventLog; githubSecret: string };
+  ingest?: { log: EventLog; rawTopic: string; githubSecret: string };
   api?: { store: Store; apiToken: string; productionEnvironments: readonly string[]; now?: () => number };
 }
 
@@ -37,7 +37,7 @@ export async function buildHttpServer(parts: HttpServerParts): Promise<FastifyIn
 
   await app.register(healthRoutes, { checks: parts.readiness, isShuttingDown: parts.isShuttingDown });
   app.get('/openapi.json', async () => openApiDocument);
-  if (parts.ingest) await app.register(githubWebhookRoutes, { log: parts.ingest.log, secret: parts.ingest.githubSecret });
+  if (parts.ingest) await app.register(githubWebhookRoutes, { log: parts.ingest.log, topic: parts.ingest.rawTopic, secret: parts.ingest.githubSecret });
   if (parts.api) await app.register(doraRoutes, { ...parts.api });
   return app;
 }

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { EventLog, TopicSpec } from '../ports/event-log.js';
 import type { Store } from '../ports/store.js';
-import { TOPICS } from '../schemas/raw-delivery.js';
+import { topology } from '../schemas/raw-delivery.js';
 import { EmbeddedEventLog } from '../adapters/embedded-log/embedded-event-log.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { DuckDbStore } from '../adapters/duckdb/duckdb-store.js';
@@ -24,7 +24,8 @@ export async function openEventLog(config: Config, logger: Logger, clientId: str
 
 export function topicSpecs(config: Config): TopicSpec[] {
   const partitions = config.DORA_EVENT_LOG === 'kafka' ? config.DORA_KAFKA_PARTITIONS : 1;
-  return [TOPICS.raw, TOPICS.canonical, TOPICS.deadLetter].map((name) => ({ name, partitions }));
+  const t = topology(config.DORA_NAMESPACE);
+  return [t.raw, t.canonical, t.deadLetter].map((name) => ({ name, partitions }));
 }
 
 export async function openStore(config: Config, logger: Logger): Promise<Store> {

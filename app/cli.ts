@@ -13,6 +13,7 @@ import { resolveEmbeddedSecrets } from './secrets.js';
 const COMMON_ENV = `Configuration (environment variables):
   DORA_EVENT_LOG   embedded | kafka            (default embedded)
   KAFKA_BROKERS    host:port[,host:port]       (with DORA_EVENT_LOG=kafka)
+  DORA_NAMESPACE   prefix of topics and consumer groups (default dora)
   DORA_STORE       duckdb | clickhouse         (default duckdb)
   CLICKHOUSE_URL, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD, CLICKHOUSE_DATABASE (default dora)
   DORA_DATA_DIR    embedded log, DuckDB file, generated secrets (default ./data)

@@ -36,6 +36,10 @@ export const configSchema = z.object({
     .string()
     .default('')
     .transform((s) => s.split(',').map((b) => b.trim()).filter((b) => b.length > 0)),
+  DORA_NAMESPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,40}$/, 'must be lower-case letters, digits and dashes')
+    .default('dora'),
   DORA_KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(12),
   DORA_STORE: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
   CLICKHOUSE_URL: z.string().url().default('http://localhost:8123'),

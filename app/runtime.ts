@@ -18,6 +18,7 @@ import type { ReadinessCheck } from '../api/health-routes.js';
 import { NormalizeProcessor } from '../transform/normalize-processor.js';
 import { LinkProcessor } from '../transform/link-processor.js';
 import { printStartBanner } from './banner.js';
+import { topology } from '../schemas/raw-delivery.js';
 
 export type Role = 'start' | 'ingest' | 'transform' | 'api';
 
@@ -51,6 +52,7 @@ export async function runRole(role: Role, config: Config, logger: Logger, option
     );
   }
 
+  const topics = topology(config.DORA_NAMESPACE);
   const closers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const close of closers.splice(0).reverse()) {
@@ -79,10 +81,11 @@ export async function runRole(role: Role, config: Config, logger: Logger, option
     if (runsTransform && log && store) {
       const normalize = new NormalizeProcessor(
         log,
+        topics,
         { productionEnvironments: config.DORA_PRODUCTION_ENVIRONMENTS, incidentLabels: config.DORA_INCIDENT_LABELS },
         logger.child({ component: 'normalize' }),
       );
-      const link = new LinkProcessor(log, store, logger.child({ component: 'link' }));
+      const link = new LinkProcessor(log, store, topics, logger.child({ component: 'link' }));
       subscriptions.push(await normalize.start(), await link.start());
       closers.push(async () => {
         await Promise.all(subscriptions.map((s) => s.stop()));
@@ -94,7 +97,7 @@ export async function runRole(role: Role, config: Config, logger: Logger, option
       logger,
       readiness,
       isShuttingDown: () => shuttingDown,
-      ...(servesIngest && log ? { ingest: { log, githubSecret: secrets.GITHUB_WEBHOOK_SECRET } } : {}),
+      ...(servesIngest && log ? { ingest: { log, rawTopic: topics.raw, githubSecret: secrets.GITHUB_WEBHOOK_SECRET } } : {}),
       ...(servesApi && store
         ? { api: { store, apiToken: secrets.DORA_API_TOKEN, productionEnvironments: config.DORA_PRODUCTION_ENVIRONMENTS } }
         : {}),

@@ -4,17 +4,18 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { EventLog } from '../ports/event-log.js';
-import { rawHeaders, TOPICS, type RawDeliveryMeta } from '../schemas/raw-delivery.js';
+import { rawHeaders, type RawDeliveryMeta } from '../schemas/raw-delivery.js';
 
 export async function appendAndAcknowledge(
   log: EventLog,
+  topic: string,
   reply: FastifyReply,
   key: string,
   body: Buffer,
   meta: RawDeliveryMeta,
 ): Promise<FastifyReply> {
   try {
-    await log.append(TOPICS.raw, [{ key, value: body, headers: rawHeaders(meta) }]);
+    await log.append(topic, [{ key, value: body, headers: rawHeaders(meta) }]);
   } catch (err) {
     reply.log.error({ err, source: meta.source, delivery: meta.deliveryId }, 'ingest_append_failed');
     return reply

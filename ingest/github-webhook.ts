@@ -14,6 +14,8 @@ export const GITHUB_BODY_LIMIT = 26 * 1024 * 1024;
 
 export interface GithubWebhookOptions {
   log: EventLog;
+  /** The raw topic deliveries are appended to. */
+  topic: string;
   secret: string;
 }
 
@@ -55,7 +57,7 @@ export async function githubWebhookRoutes(app: FastifyInstance, options: GithubW
       return reply.code(400).send({ error: 'bad_request', message: `invalid ${event} payload: ${describeIssues(parsed.error)}` });
     }
     const key = parsed.data.repository.full_name;
-    return appendAndAcknowledge(options.log, reply, key, raw, {
+    return appendAndAcknowledge(options.log, options.topic, reply, key, raw, {
       source: 'github',
       event,
       deliveryId: delivery,

@@ -40,12 +40,27 @@ export function readRawMeta(headers: Record<string, string>): RawDeliveryMeta | 
   return { source, event, deliveryId, receivedAt: Number.isFinite(receivedAt) ? receivedAt : 0 };
 }
 
-/** Topic names. One place, so every role and the compose file agree. */
-export const TOPICS = {
-  raw: 'dora.raw.v1',
-  canonical: 'dora.canonical.v1',
-  deadLetter: 'dora.deadletter.v1',
-} as const;
+/**
+ * Topic and consumer-group names, in one place so every role agrees. The namespace
+ * (DORA_NAMESPACE, default `dora`) lets several installations share one Kafka cluster.
+ */
+export interface Topology {
+  raw: string;
+  canonical: string;
+  deadLetter: string;
+  normalizeGroup: string;
+  linkGroup: string;
+}
+
+export function topology(namespace: string): Topology {
+  return {
+    raw: `${namespace}.raw.v1`,
+    canonical: `${namespace}.canonical.v1`,
+    deadLetter: `${namespace}.deadletter.v1`,
+    normalizeGroup: `${namespace}-normalize`,
+    linkGroup: `${namespace}-link`,
+  };
+}
 
 /** Headers a dead-lettered record carries on top of its original ones. */
 export const DEAD_LETTER_HEADERS = {

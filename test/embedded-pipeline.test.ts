@@ -16,6 +16,7 @@ import { NormalizeProcessor } from '../transform/normalize-processor.js';
 import { LinkProcessor } from '../transform/link-processor.js';
 import { doraSummary } from '../api/dora-metrics.js';
 import { waitFor } from './support/wait.js';
+import { topology } from '../schemas/raw-delivery.js';
 
 type Dora = typeof SHOP_EXPECTED_APRIL;
 const april = `from=${APRIL.from}&to=${APRIL.to}`;
@@ -184,8 +185,9 @@ describe('replay', () => {
       const silent = pino({ level: 'silent' });
       const options = { productionEnvironments: ['production', 'prod'], incidentLabels: ['incident'] };
       const subs = [
-        await new NormalizeProcessor(log, options, silent, 'replay-normalize').start(),
-        await new LinkProcessor(log, store, silent, 'replay-link').start(),
+        // Same topics, fresh consumer groups: both stages start again from offset 0.
+        await new NormalizeProcessor(log, { ...topology('dora'), normalizeGroup: 'replay-normalize' }, options, silent).start(),
+        await new LinkProcessor(log, store, { ...topology('dora'), linkGroup: 'replay-link' }, silent).start(),
       ];
       const filter = { from: Date.parse(APRIL.from), to: Date.parse(APRIL.to), service: '', team: '', goldenPath: '', environment: 'production' };
       let after: unknown;

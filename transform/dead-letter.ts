@@ -3,16 +3,17 @@
  * the stage and where the record came from. Nothing is dropped silently.
  */
 import type { ConsumedRecord, EventLog } from '../ports/event-log.js';
-import { DEAD_LETTER_HEADERS, TOPICS } from '../schemas/raw-delivery.js';
+import { DEAD_LETTER_HEADERS } from '../schemas/raw-delivery.js';
 
 export class DeadLetterWriter {
   constructor(
     private readonly log: EventLog,
+    private readonly topic: string,
     private readonly stage: string,
   ) {}
 
   async write(record: ConsumedRecord, reason: string): Promise<void> {
-    await this.log.append(TOPICS.deadLetter, [
+    await this.log.append(this.topic, [
       {
         key: record.key,
         value: record.value,

@@ -8,12 +8,10 @@ import type { ConsumedRecord, EventLog, Subscription } from '../ports/event-log.
 import type { Store } from '../ports/store.js';
 import { canonicalEvent, type CanonicalEvent } from '../schemas/canonical.js';
 import { emptyFactBatch, factCount } from '../schemas/facts.js';
-import { TOPICS } from '../schemas/raw-delivery.js';
+import type { Topology } from '../schemas/raw-delivery.js';
 import { RepoStateCache } from './link/repo-state-cache.js';
 import { DeadLetterWriter } from './dead-letter.js';
 import { describeIssues } from '../schemas/github.js';
-
-export const LINK_GROUP = 'dora-link';
 
 export class LinkProcessor {
   private readonly cache: RepoStateCache;
@@ -22,16 +20,17 @@ export class LinkProcessor {
   constructor(
     private readonly log: EventLog,
     private readonly store: Store,
+    private readonly topics: Topology,
     private readonly logger: Logger,
   ) {
     this.cache = new RepoStateCache(store);
-    this.deadLetters = new DeadLetterWriter(log, 'link');
+    this.deadLetters = new DeadLetterWriter(log, topics.deadLetter, 'link');
   }
 
   start(): Promise<Subscription> {
     return this.log.consume({
-      groupId: LINK_GROUP,
-      topic: TOPICS.canonical,
+      groupId: this.topics.linkGroup,
+      topic: this.topics.canonical,
       maxBatchSize: 5_000,
       handler: (batch) => this.handle(batch),
       onAssignmentChange: () => this.cache.clear(),

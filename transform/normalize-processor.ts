@@ -6,12 +6,10 @@
  */
 import type { Logger } from 'pino';
 import type { ConsumedRecord, EventLog, LogRecord, Subscription } from '../ports/event-log.js';
-import { readRawMeta, TOPICS } from '../schemas/raw-delivery.js';
+import { readRawMeta, type Topology } from '../schemas/raw-delivery.js';
 import { deadLetter, type NormalizeOutcome } from './outcome.js';
 import { normalizeGithub, type GithubNormalizeOptions } from './normalize/github.js';
 import { DeadLetterWriter } from './dead-letter.js';
-
-export const NORMALIZE_GROUP = 'dora-normalize';
 
 export type NormalizeOptions = GithubNormalizeOptions;
 
@@ -20,16 +18,17 @@ export class NormalizeProcessor {
 
   constructor(
     private readonly log: EventLog,
+    private readonly topics: Topology,
     private readonly options: NormalizeOptions,
     private readonly logger: Logger,
   ) {
-    this.deadLetters = new DeadLetterWriter(log, 'normalize');
+    this.deadLetters = new DeadLetterWriter(log, topics.deadLetter, 'normalize');
   }
 
   start(): Promise<Subscription> {
     return this.log.consume({
-      groupId: NORMALIZE_GROUP,
-      topic: TOPICS.raw,
+      groupId: this.topics.normalizeGroup,
+      topic: this.topics.raw,
       maxBatchSize: 1_000,
       handler: (batch) => this.handle(batch),
     });
@@ -56,7 +55,7 @@ export class NormalizeProcessor {
           break;
       }
     }
-    if (canonical.length > 0) await this.log.append(TOPICS.canonical, canonical);
+    if (canonical.length > 0) await this.log.append(this.topics.canonical, canonical);
     this.logger.debug({ records: batch.length, events: canonical.length, dropped }, 'normalize_batch_done');
   }
 
