@@ -19,7 +19,12 @@ export async function openEventLog(config: Config, logger: Logger, clientId: str
   }
   const dir = join(config.DORA_DATA_DIR, 'log');
   await mkdir(dir, { recursive: true });
-  return EmbeddedEventLog.open(dir);
+  const log = logger.child({ component: 'embedded-log' });
+  return EmbeddedEventLog.open(dir, {
+    onRecover: (info) => log.warn({ info }, 'torn_tail_cut_at_open'),
+    // Failed handlers are retried by the consumer loop; the warning makes a stuck stage visible.
+    onConsumerError: (err, context) => log.warn({ err, context }, 'consumer_batch_failed_will_retry'),
+  });
 }
 
 export function topicSpecs(config: Config): TopicSpec[] {
