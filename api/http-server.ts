@@ -2,7 +2,7 @@
  * Builds the HTTP server of a role from the parts that role serves: health always, webhook ingest
  * when it ingests, the read API when it serves reads. The composition root decides which.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { EventLog } from '../ports/event-log.js';
 import type { Store } from '../ports/store.js';
@@ -22,7 +22,8 @@ export interface HttpServerParts {
 export async function buildHttpServer(parts: HttpServerParts): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: parts.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines would dominate the log at webhook rates; failures are logged where handled.
+    logController: new LogController({ disableRequestLogging: true }),
     // Behind a load balancer the sender's retry is the cure for a slow request, not a long wait.
     requestTimeout: 30_000,
     return503OnClosing: true,

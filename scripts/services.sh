@@ -397,7 +397,7 @@ num.recovery.threads.per.data.dir=1
 num.replica.fetchers=1
 log.cleaner.threads=1
 log.cleaner.dedupe.buffer.size=8388608
-log.segment.bytes=16777216
+log.segment.bytes=67108864
 log.index.size.max.bytes=1048576
 EOF
   cat >"$KAFKA_LOG4J" <<EOF

@@ -2,6 +2,7 @@
 # The whole test suite in one command, against a real Kafka broker and a real ClickHouse:
 #
 #   scripts/test.sh [vitest args...]     e.g. scripts/test.sh test/ingest --reporter=verbose
+#   (no args: the parallel suite, then the *.serial.test.ts files one at a time)
 #
 # Starts both services with scripts/services.sh (throwaway state in $DORA_SERVICES_DIR, default
 # <repo>/.services), exports KAFKA_BROKERS / CLICKHOUSE_URL / CLICKHOUSE_USER / CLICKHOUSE_PASSWORD,
@@ -45,7 +46,17 @@ source "$DORA_SERVICES_DIR/env"
 echo "test.sh: KAFKA_BROKERS=$KAFKA_BROKERS CLICKHOUSE_URL=$CLICKHOUSE_URL" >&2
 
 set +e
-npx vitest run "$@"
-rc=$?
+if [ "$#" -gt 0 ]; then
+  npx vitest run "$@"
+  rc=$?
+else
+  # Files named *.serial.test.ts stop shared services (e.g. the broker), so they run alone, after
+  # the rest of the suite has run in parallel.
+  npx vitest run --exclude 'test/**/*.serial.test.ts'
+  rc=$?
+  npx vitest run --no-file-parallelism test/*.serial.test.ts
+  rc2=$?
+  [ "$rc" = 0 ] && rc=$rc2
+fi
 set -e
 exit "$rc"
