@@ -59,6 +59,6 @@ export async function latencies(n: number, fn: () => Promise<void>): Promise<{ p
 }
 
 export function row(name: string, value: number, unit: string, baselineName?: string, baseline?: number): void {
-  const ratio = baseline ? `  ratio ${(value / baseline).toFixed(2)} of ${baselineName} (${baseline.toFixed(1)} ${unit})` : '';
+  const ratio = baseline ? `  ratio ${(value / baseline).toPrecision(2)} of ${baselineName} (${baseline.toFixed(1)} ${unit})` : '';
   process.stdout.write(`${name.padEnd(46)} ${value.toFixed(1).padStart(10)} ${unit}${ratio}\n`);
 }
