@@ -3,6 +3,8 @@
  * rebalance), the SQL of each dialect side by side. All are keyed GROUP BYs, exact before
  * ClickHouse merges duplicates.
  */
+import type { RepoFacts } from '../schemas/facts.js';
+import type { Dialect } from './dialect.js';
 import type { NamedQuery } from './metric-queries.js';
 
 const changes = `
@@ -50,3 +52,70 @@ export const REPO_STATE_QUERIES: Record<'changes' | 'successfulDeployments' | 'i
   deliveries: { duckdb: deliveries('arg_min'), clickhouse: deliveries('argMin') },
   attributions: { duckdb: attributions('arg_max'), clickhouse: attributions('argMax') },
 };
+
+type Row = Record<string, unknown>;
+
+/**
+ * Runs the repo-state queries in a dialect through `select` and maps the rows (bigints from
+ * DuckDB, strings from ClickHouse) to the facts the linker rebuilds its state from.
+ */
+export async function loadRepoFacts(
+  dialect: Dialect,
+  repo: string,
+  select: (sql: string, params: { repo: string }) => Promise<Row[]>,
+): Promise<RepoFacts> {
+  const q = REPO_STATE_QUERIES;
+  const [changes, deployments, incidents, deliveries, attributions] = await Promise.all([
+    select(q.changes[dialect], { repo }),
+    select(q.successfulDeployments[dialect], { repo }),
+    select(q.incidents[dialect], { repo }),
+    select(q.deliveries[dialect], { repo }),
+    select(q.attributions[dialect], { repo }),
+  ]);
+  return {
+    changes: changes.map((r) => ({
+      repo,
+      sha: String(r.sha),
+      parentSha: r.parent_sha === '' ? null : String(r.parent_sha),
+      committedAt: Number(r.committed_at),
+    })),
+    successfulDeployments: deployments.map((r) => ({
+      attemptId: String(r.attempt_id),
+      deploymentId: String(r.deployment_id),
+      service: String(r.service),
+      repo,
+      environment: String(r.environment),
+      sha: String(r.sha),
+      status: 'success' as const,
+      finishedAt: Number(r.first_finished_at),
+      source: String(r.source),
+    })),
+    incidents: incidents.map((r) => ({
+      incidentId: String(r.incident_id),
+      version: Number(r.latest_version),
+      service: String(r.service_name),
+      repo,
+      openedAt: Number(r.opened),
+      resolvedAt: Number(r.resolved),
+      active: Number(r.is_active) === 1,
+      deploymentId: String(r.named_deployment),
+      revision: String(r.named_revision),
+      source: String(r.source_name),
+    })),
+    deliveries: deliveries.map((r) => ({
+      service: String(r.service),
+      environment: String(r.environment),
+      sha: String(r.sha),
+      deploymentId: String(r.first_deployment),
+      repo,
+      deployedAt: Number(r.first_deployed_at),
+      committedAt: Number(r.committed),
+    })),
+    attributions: attributions.map((r) => ({
+      incidentId: String(r.incident_id),
+      deploymentId: String(r.best_deployment),
+      repo,
+      priority: Number(r.best_priority),
+    })),
+  };
+}

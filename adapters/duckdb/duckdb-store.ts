@@ -17,7 +17,7 @@ import {
   type MetricQueryParams,
   type MetricRows,
 } from '../../queries/metric-queries.js';
-import { REPO_STATE_QUERIES } from '../../queries/repo-state.js';
+import { loadRepoFacts } from '../../queries/repo-state.js';
 import { MIGRATIONS } from '../../queries/migrations.js';
 import { SerialQueue } from './serial-queue.js';
 import { FACT_TABLES, type FactTable } from '../../schemas/fact-tables.js';
@@ -128,60 +128,7 @@ export class DuckDbStore implements Store {
   }
 
   async loadRepoFacts(repo: string): Promise<RepoFacts> {
-    const q = REPO_STATE_QUERIES;
-    const [changes, deployments, incidents, deliveries, attributions] = await Promise.all([
-      this.select(q.changes.duckdb, { repo }),
-      this.select(q.successfulDeployments.duckdb, { repo }),
-      this.select(q.incidents.duckdb, { repo }),
-      this.select(q.deliveries.duckdb, { repo }),
-      this.select(q.attributions.duckdb, { repo }),
-    ]);
-    return {
-      changes: changes.map((r) => ({
-        repo,
-        sha: String(r.sha),
-        parentSha: r.parent_sha === '' ? null : String(r.parent_sha),
-        committedAt: Number(r.committed_at),
-      })),
-      successfulDeployments: deployments.map((r) => ({
-        attemptId: String(r.attempt_id),
-        deploymentId: String(r.deployment_id),
-        service: String(r.service),
-        repo,
-        environment: String(r.environment),
-        sha: String(r.sha),
-        status: 'success' as const,
-        finishedAt: Number(r.first_finished_at),
-        source: String(r.source),
-      })),
-      incidents: incidents.map((r) => ({
-        incidentId: String(r.incident_id),
-        version: Number(r.latest_version),
-        service: String(r.service_name),
-        repo,
-        openedAt: Number(r.opened),
-        resolvedAt: Number(r.resolved),
-        active: Number(r.is_active) === 1,
-        deploymentId: String(r.named_deployment),
-        revision: String(r.named_revision),
-        source: String(r.source_name),
-      })),
-      deliveries: deliveries.map((r) => ({
-        service: String(r.service),
-        environment: String(r.environment),
-        sha: String(r.sha),
-        deploymentId: String(r.first_deployment),
-        repo,
-        deployedAt: Number(r.first_deployed_at),
-        committedAt: Number(r.committed),
-      })),
-      attributions: attributions.map((r) => ({
-        incidentId: String(r.incident_id),
-        deploymentId: String(r.best_deployment),
-        repo,
-        priority: Number(r.best_priority),
-      })),
-    };
+    return loadRepoFacts('duckdb', repo, (sql, params) => this.select(sql, params));
   }
 
   async metric<N extends MetricQueryName>(name: N, params: MetricQueryParams): Promise<MetricRows[N][]> {
