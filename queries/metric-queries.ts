@@ -5,7 +5,7 @@
  * fact tables only through GROUP BY on their keys, so answers are exact before ClickHouse merges
  * duplicates away and identical to DuckDB's. Definitions: DESIGN.md §5.
  */
-import { clickhousePercentile, SERVICE_FILTER, type Bucket } from './dialect.js';
+import { clickhousePercentile, expandMacros, SERVICE_FILTER, type Bucket, type Dialect } from './dialect.js';
 
 export interface MetricQueryParams {
   from: number;
@@ -148,3 +148,28 @@ export const METRIC_ROW_MAPPERS: { [N in MetricQueryName]: (row: Record<string, 
   changeFailure: (r) => ({ bucket: num(r.bucket), deployments: num(r.deployments), failed: num(r.failed) }),
   recovery: (r) => ({ bucket: num(r.bucket), incidents: num(r.incidents), p50Ms: numOrNull(r.p50_ms) }),
 };
+
+/**
+ * Runs one named metric query in a dialect through the adapter's `select` (which binds the
+ * `{name}` placeholders its own safe way) and maps the rows. `bindInt` gives integers the type
+ * the adapter binds them as (DuckDB: BIGINT).
+ */
+export async function runMetricQuery<N extends MetricQueryName>(
+  dialect: Dialect,
+  name: N,
+  params: MetricQueryParams,
+  select: (sql: string, values: Record<string, string | number | bigint>) => Promise<Record<string, unknown>[]>,
+  bindInt: (n: number) => number | bigint = (n) => n,
+): Promise<MetricRows[N][]> {
+  const sql = expandMacros(METRIC_QUERIES[name][dialect], dialect, params.bucket);
+  const rows = await select(sql, {
+    from: bindInt(params.from),
+    to: bindInt(params.to),
+    environment: params.environment,
+    service: params.service,
+    team: params.team,
+    goldenPath: params.goldenPath,
+  });
+  const map = METRIC_ROW_MAPPERS[name];
+  return rows.map((r) => map(r));
+}

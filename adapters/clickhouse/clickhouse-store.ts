@@ -13,10 +13,8 @@ import { DoraError, isDoraError } from '../../ports/errors.js';
 import type { Logger } from '../../app/logger.js';
 import type { FactBatch, RepoFacts, ServiceFact } from '../../schemas/facts.js';
 import { FACT_TABLES, type FactTable } from '../../schemas/fact-tables.js';
-import { expandMacros } from '../../queries/dialect.js';
 import {
-  METRIC_QUERIES,
-  METRIC_ROW_MAPPERS,
+  runMetricQuery,
   type MetricQueryName,
   type MetricQueryParams,
   type MetricRows,
@@ -181,17 +179,7 @@ export class ClickHouseStore implements Store {
   }
 
   async metric<N extends MetricQueryName>(name: N, params: MetricQueryParams): Promise<MetricRows[N][]> {
-    const sql = expandMacros(METRIC_QUERIES[name].clickhouse, 'clickhouse', params.bucket);
-    const rows = await this.select(sql, {
-      from: params.from,
-      to: params.to,
-      environment: params.environment,
-      service: params.service,
-      team: params.team,
-      goldenPath: params.goldenPath,
-    });
-    const map = METRIC_ROW_MAPPERS[name];
-    return rows.map((r) => map(r));
+    return runMetricQuery('clickhouse', name, params, (sql, values) => this.select(sql, values));
   }
 
   async isReady(): Promise<boolean> {

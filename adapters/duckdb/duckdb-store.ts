@@ -9,10 +9,8 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBAppender } from '@duc
 import type { Store } from '../../ports/store.js';
 import { DoraError } from '../../ports/errors.js';
 import type { FactBatch, RepoFacts, ServiceFact } from '../../schemas/facts.js';
-import { expandMacros } from '../../queries/dialect.js';
 import {
-  METRIC_QUERIES,
-  METRIC_ROW_MAPPERS,
+  runMetricQuery,
   type MetricQueryName,
   type MetricQueryParams,
   type MetricRows,
@@ -132,17 +130,7 @@ export class DuckDbStore implements Store {
   }
 
   async metric<N extends MetricQueryName>(name: N, params: MetricQueryParams): Promise<MetricRows[N][]> {
-    const sql = expandMacros(METRIC_QUERIES[name].duckdb, 'duckdb', params.bucket);
-    const rows = await this.select(sql, {
-      from: BigInt(params.from),
-      to: BigInt(params.to),
-      environment: params.environment,
-      service: params.service,
-      team: params.team,
-      goldenPath: params.goldenPath,
-    });
-    const map = METRIC_ROW_MAPPERS[name];
-    return rows.map((r) => map(r));
+    return runMetricQuery('duckdb', name, params, (sql, values) => this.select(sql, values), BigInt);
   }
 
   /** Runs a named query with `{name}` placeholders bound as DuckDB `$name` parameters. */
